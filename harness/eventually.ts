@@ -80,8 +80,9 @@ export async function withTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      ctl.abort();
+      // Reject first: work that ends on abort must not win the race.
       reject(new TimeoutError(what, timeoutMs, "still running when the time ran out"));
+      ctl.abort();
     }, timeoutMs);
   });
   try {
