@@ -18,6 +18,15 @@ export interface Attempt<T> {
   value?: T;
   /** What was observed on this attempt, for the timeout message. */
   observed: string;
+  /** Stop waiting now: the answer is final and wrong. eventually() throws GaveUpError. */
+  stop?: boolean;
+}
+
+export class GaveUpError extends Error {
+  constructor(what: string, observed: string) {
+    super(`stopped waiting for ${what}: ${observed}`);
+    this.name = "GaveUpError";
+  }
 }
 
 export interface EventuallyOptions {
@@ -38,7 +47,9 @@ export async function eventually<T>(attempt: () => Promise<Attempt<T>>, opts: Ev
       const a = await attempt();
       last = a.observed;
       if (a.done) return a.value as T;
+      if (a.stop) throw new GaveUpError(opts.what, a.observed);
     } catch (err) {
+      if (err instanceof GaveUpError) throw err;
       last = err instanceof Error ? err.message : String(err);
     }
     const left = deadline - Date.now();

@@ -47,9 +47,10 @@ describe("01-debug-container on real Docker", () => {
   });
 
   it("a broken Dockerfile fails at the build with the failing step and its log", async () => {
-    const res = await runSubmission(ID, { fromSolution: true, edits: [["Dockerfile", "RUN npm install", "RUN npm instal"]] });
+    const res = await runSubmission(ID, { fromSolution: true, edits: [["Dockerfile", "RUN npm install", "RUN npm install && npm run build"]] });
     expect(statuses(res)).toEqual({ "image-builds": "failed", "container-stays-up": "not-run", "health-returns-date": "not-run", "logs-clean": "not-run" });
-    expect(account(res, "image-builds")).toMatch(/Step \d+\/\d+ : RUN npm instal/);
+    expect(account(res, "image-builds")).toMatch(/Step \d+\/\d+ : RUN npm install && npm run build/);
+    expect(account(res, "image-builds")).toMatch(/Missing script: "build"/);
   });
 
   it("an app that exits is caught by 'container stays up', with its last log lines", async () => {

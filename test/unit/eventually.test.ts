@@ -21,7 +21,7 @@ describe("eventually", () => {
 
   it("withTimeout aborts the work's signal and names the limit", async () => {
     let aborted = false;
-    const err = await withTimeout("a slow step", 30, (signal) => new Promise((r) => signal.addEventListener("abort", () => { aborted = true; r(undefined); }) && setTimeout(r, 1000))).catch((e: unknown) => e);
+    const err = await withTimeout("a slow step", 30, (signal) => new Promise((r) => { signal.addEventListener("abort", () => { aborted = true; r(undefined); }); })).catch((e: unknown) => e);
     expect((err as Error).message).toContain("waited 30 ms for a slow step");
     expect(aborted).toBe(true);
   });
@@ -31,5 +31,16 @@ describe("eventually", () => {
     expect(formatDuration(30_000)).toBe("30 s");
     expect(formatDuration(1500)).toBe("1.5 s");
     expect(formatDuration(300_000)).toBe("5 min");
+  });
+});
+
+describe("eventually with a final answer", () => {
+  it("stops at once when an attempt says the answer is final", async () => {
+    const { GaveUpError } = await import("../../harness/eventually.ts");
+    const t0 = Date.now();
+    const err = await eventually(async () => ({ done: false, stop: true, observed: "status 500" }), { what: "a 200", timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GaveUpError);
+    expect((err as Error).message).toBe("stopped waiting for a 200: status 500");
+    expect(Date.now() - t0).toBeLessThan(1000);
   });
 });
