@@ -1,0 +1,3 @@
+module podlings.dev/local-tools/pause
+
+go 1.26.0
