@@ -24,7 +24,8 @@ export interface RunRequest {
 
 type ClosableSession = ClusterSession & { close(): Promise<void> };
 
-const NEEDS_PODS = "needs real pods: run on kind or with --provider context:NAME";
+const NEEDS_PODS = "needs real pods: run on kind, with --provider context:NAME, or on the local control plane with real pods (see docs/clusters.md)";
+const NEEDS_METRICS = "needs metrics-server: podlings installs it on the kind clusters it creates; elsewhere `kubectl apply -f clusters/metrics-server/metrics-server.yaml`";
 
 export async function runExercise(req: RunRequest): Promise<ExerciseResult> {
   const { exercise, events } = req;
@@ -92,12 +93,15 @@ export async function runExercise(req: RunRequest): Promise<ExerciseResult> {
     if (unmet.length) return notRun(`needs "${unmet[0]!.title}" to pass first`);
 
     const requires = check.requires ?? exercise.requires;
-    if (requires.includes("cluster") || requires.includes("cluster+pods")) {
+    if (requires.some((c) => c.startsWith("cluster"))) {
       try {
         const s = await openCluster();
         provider = s.provider;
         if (requires.includes("cluster+pods") && !s.capabilities.includes("cluster+pods")) {
           return notRun(`${NEEDS_PODS} (the ${s.provider} cluster has no container runtime)`, "cluster+pods");
+        }
+        if (requires.includes("cluster+metrics") && !s.capabilities.includes("cluster+metrics")) {
+          return notRun(`${NEEDS_METRICS} (the ${s.provider} cluster does not serve metrics.k8s.io)`, "cluster+metrics");
         }
       } catch (err) {
         return {

@@ -2,8 +2,11 @@
 // and what a check may use while it runs. Exercises and engines both depend on
 // this file; it depends on nothing.
 
-/** What a check needs from the machine. `cluster+pods` means containers really run in pods. */
-export type Capability = "docker" | "cluster" | "cluster+pods";
+/**
+ * What a check needs from the machine. `cluster+pods` means containers really
+ * run in pods; `cluster+metrics` means the metrics API (metrics-server) answers.
+ */
+export type Capability = "docker" | "cluster" | "cluster+pods" | "cluster+metrics";
 
 /** What a check says about the learner's work. */
 export interface Verdict {

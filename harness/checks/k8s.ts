@@ -472,7 +472,7 @@ export function hpaReportsMetric(hpa: string, options: HpaMetricOptions = {}): C
     title: `HorizontalPodAutoscaler ${hpa} reports current CPU usage`,
     timeoutMs: timeoutMs + 10_000,
     needs: options.needs ?? [`hpa-${slug(hpa)}`],
-    requires: PODS,
+    requires: ["cluster+pods", "cluster+metrics"],
     async run(ctx) {
       const { kube, namespace } = await kubeOf(ctx);
       const expected = `HPA ${hpa} has a current metric and ScalingActive=True`;

@@ -39,7 +39,8 @@ export class KindProvider implements ClusterProvider {
   }
 
   async ensure(options: EnsureOptions = {}): Promise<string> {
-    if (!(await this.exists())) {
+    const createdNow = !(await this.exists());
+    if (createdNow) {
       options.progress?.(`creating kind cluster ${this.clusterName} (first run only, about a minute)`);
       const created = await this.kind(
         ["create", "cluster", "--name", this.clusterName, "--config", this.configPath, "--wait", "120s"],
@@ -55,7 +56,25 @@ export class KindProvider implements ClusterProvider {
     }
     await mkdir(path.dirname(this.kubeconfigPath), { recursive: true });
     await writeFile(this.kubeconfigPath, kubeconfig.stdout, { mode: 0o600 });
+    if (createdNow) await this.installMetricsServer(options);
     return this.kubeconfigPath;
+  }
+
+  /**
+   * HPA checks need metrics-server; kind has none. Installed once, when podlings
+   * creates the cluster. Without kubectl we say how to do it by hand; the
+   * session detects the metrics API either way.
+   */
+  private async installMetricsServer(options: EnsureOptions): Promise<void> {
+    const manifest = path.join(repoRoot(), "clusters", "metrics-server", "metrics-server.yaml");
+    options.progress?.("installing metrics-server into the kind cluster (for the HPA exercise)");
+    try {
+      const r = await runCommand("kubectl", ["--kubeconfig", this.kubeconfigPath, "apply", "-f", manifest], { env: this.env, timeoutMs: 60_000, signal: options.signal });
+      if (r.exitCode !== 0) options.progress?.(`metrics-server was not installed: ${tail(r, 1)}`);
+    } catch (error) {
+      if (!(error instanceof CommandNotFoundError)) throw error;
+      options.progress?.(`kubectl not found: install metrics-server by hand with \`kubectl apply -f ${manifest}\``);
+    }
   }
 
   async runningKubeconfig(): Promise<string | undefined> {

@@ -4,7 +4,7 @@
 import { hostname } from "node:os";
 import type { V1Namespace } from "@kubernetes/client-node";
 import type { ClusterSession, RunOptions } from "../types.ts";
-import { apiErrorCode, apiErrorMessage, kubeFor } from "../k8s/client.ts";
+import { apiErrorCode, apiErrorMessage, kubeFor, kubeRequest } from "../k8s/client.ts";
 import { eventually } from "../eventually.ts";
 import { ContextProvider } from "./context.ts";
 import { KindProvider } from "./kind.ts";
@@ -76,10 +76,12 @@ export async function openClusterSession(
   );
 
   const loaded = new Map<string, Promise<string>>();
+  const capabilities = [...provider.capabilities];
+  if (capabilities.includes("cluster+pods") && (await servesMetrics(kubeconfigPath))) capabilities.push("cluster+metrics");
   return {
     provider: provider.name,
     namespace,
-    capabilities: [...provider.capabilities],
+    capabilities,
     kubeconfigPath,
     loadImage(localTag: string): Promise<string> {
       let reference = loaded.get(localTag);
@@ -148,4 +150,15 @@ export async function describeProviders(options: RunOptions): Promise<string[]> 
     if (described.fix) lines.push(`    fix: ${described.fix}`);
   }
   return lines;
+}
+
+/** Is the resource metrics API (metrics-server) registered and answering? */
+async function servesMetrics(kubeconfigPath: string): Promise<boolean> {
+  try {
+    const { kc } = kubeFor(kubeconfigPath);
+    const r = await kubeRequest(kc, { method: "GET", path: "/apis/metrics.k8s.io/v1beta1", timeoutMs: 5000 });
+    return r.status === 200;
+  } catch {
+    return false;
+  }
 }
