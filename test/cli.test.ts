@@ -1,6 +1,6 @@
 // The CLI as a learner meets it: exit codes, one-line errors, Ctrl-C cleanup.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -52,6 +52,22 @@ describe("podlings CLI", () => {
     expect(after.out).toMatch(/All 4 checks pass/);
     expect(after.code).toBe(0);
     expect(cli(root, ["list"]).out).toMatch(/01-debug-container\s+done/);
+  });
+
+  it("grade uses the package's checks, never the student's copy of them, and writes results.json + JUnit", () => {
+    const student = mkdtempSync(path.join(tmpdir(), "podlings-student-"));
+    copies.push(student);
+    const ex = path.join(student, "exercises", "01-debug-container");
+    cpSync(path.join(PACKAGE_ROOT, "exercises/01-debug-container"), ex, { recursive: true });
+    // A student who "fixes" the checks instead of the app.
+    writeFileSync(path.join(ex, "exercise.mts"), "export default { title: 'x', order: 1, requires: [], editable: [], hints: [], starterFails: [], checks: [] };\n");
+    const out = path.join(student, "out");
+    const r = cli(PACKAGE_ROOT, ["grade", student, "--exercise", "01", "--out", out]);
+    expect(r.code).toBe(1);
+    const results = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as { status: string; points: { earned: number; possible: number } };
+    expect(results.status).toBe("fail");
+    expect(results.points).toEqual({ earned: 2, possible: 4 });
+    expect(readFileSync(path.join(out, "junit.xml"), "utf8")).toContain('tests="4" failures="2"');
   });
 
   it("with Docker unreachable: one clear line, exit 1, no stack trace", () => {

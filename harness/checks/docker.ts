@@ -46,7 +46,9 @@ export function imageBuilds(opts: ImageBuildsOptions = {}): Check {
           ok: false,
           expected: `docker build succeeds for ${where}`,
           observed: r.failedStep ? `failed at ${r.failedStep}: ${r.error}` : `build failed: ${r.error}`,
-          hint: `read the build log below, fix ${where}, and try \`docker build -t ${name} ${context}\` by hand`,
+          hint: baseImageUnavailable(r.failedStep, r.error)
+            ? "the base image could not be pulled: check its name and tag; with no registry reachable, run `npx podlings offline` (docs/offline.md)"
+            : `read the build log below, fix ${where}, and try \`docker build -t ${name} ${context}\` by hand`,
           details: lastLines(r.log.join("\n"), 12),
         };
       }
@@ -54,6 +56,11 @@ export function imageBuilds(opts: ImageBuildsOptions = {}): Check {
       return { ok: true, expected: "the image builds", observed: `built ${tag} in ${r.log.filter((l) => l.startsWith("Step ")).length} steps` };
     },
   };
+}
+
+/** A FROM step that failed because the image could not be fetched (not a learner's typo in RUN). */
+export function baseImageUnavailable(step: string | undefined, error: string | undefined): boolean {
+  return /^Step \d+\/\d+ : FROM /i.test(step ?? "") && /registry|pull access denied|manifest unknown|not found|no such host|dial tcp|timeout/i.test(error ?? "");
 }
 
 export interface ContainerStaysUpOptions {

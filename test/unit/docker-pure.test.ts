@@ -46,3 +46,12 @@ describe("docker helpers without an engine", () => {
     expect(isStale({ other: "label" })).toBe(false);
   });
 });
+
+describe("build failure hints", async () => {
+  const { baseImageUnavailable } = await import("../../harness/checks/docker.ts");
+  it("recognises a base image that cannot be fetched", () => {
+    expect(baseImageUnavailable("Step 1/7 : FROM node:24-alpine", 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host')).toBe(true);
+    expect(baseImageUnavailable("Step 1/7 : FROM node:99", "manifest for node:99 not found: manifest unknown")).toBe(true);
+    expect(baseImageUnavailable("Step 4/7 : RUN npm install", "The command '/bin/sh -c npm install' returned a non-zero code: 1")).toBe(false);
+  });
+});
