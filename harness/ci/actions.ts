@@ -16,6 +16,7 @@ import { stringify } from "yaml";
 import { parseTravisYaml, travisJob, PHASES, type Command, type PhaseName, type TravisJob } from "./travis-file.ts";
 import { validateTravis } from "./schema.ts";
 import { defaultCommands } from "./phases.ts";
+import { findLiteralSecrets } from "./secrets.ts";
 
 /** Travis's own variables, and what GitHub Actions calls them. */
 const TRAVIS_VARIABLES: Record<string, string> = {
@@ -77,6 +78,11 @@ export function travisToActions(yamlText: string, opts: ActionsOptions = {}): st
     throw new Error(`.travis.yml is not valid (line ${p.line}, column ${p.col}: ${p.message}); fix it first`);
   }
   const job = travisJob(parsed);
+  // Translating a file with a password in it would copy the leak into a new file.
+  const leaks = findLiteralSecrets(parsed, job);
+  if (leaks.length) {
+    throw new Error(`.travis.yml has a literal secret (line ${leaks[0]!.line}: ${leaks[0]!.message}); fix that first, then translate it`);
+  }
   const lock = opts.hasLockfile ?? false;
   const all = PHASES.flatMap((p) => phaseCommands(job, p, lock)).concat(job.deploy.flatMap((d) => d.commands));
   const commandTexts = all.map((c) => c.text);

@@ -30,6 +30,7 @@ export const usage = `usage: podlings <command> [options]
   grade <dir>              instructors: grade a student's repo with the package's own checks
   doctor                   what engines and clusters podlings can use here
   offline                  set up offline mode (stand-in base images + local mirror)
+  actions <id>             print the GitHub Actions workflow equivalent to an exercise's .travis.yml
   clean                    remove every container, image and network podlings made
 
 ids: 01, debug-container or 01-debug-container
@@ -308,6 +309,20 @@ const offline: Command = async (args) => {
   return r.status ?? 1;
 };
 
+const actions: Command = async (args) => {
+  const id = needId(args, "actions");
+  const dir = exerciseDir(id);
+  const file = path.join(dir, ".travis.yml");
+  if (!existsSync(file)) throw new LearnerFacingError(`${id} has no .travis.yml to translate.`);
+  const { travisToActions } = await import("../ci/actions.ts");
+  try {
+    console.log(travisToActions(readFileSync(file, "utf8"), { hasLockfile: existsSync(path.join(dir, "package-lock.json")) }));
+  } catch (err) {
+    throw new LearnerFacingError(err instanceof Error ? err.message : String(err), `see exercises/${id}/README.md`);
+  }
+  return 0;
+};
+
 const clean: Command = async () => {
   await ensureDocker();
   const r = await removeAll();
@@ -332,4 +347,5 @@ export const commands: Record<string, Command> = {
   doctor,
   offline,
   clean,
+  actions,
 };
