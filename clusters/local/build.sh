@@ -6,6 +6,8 @@
 #   ${PODLINGS_CACHE:-/var/cache/podlings}/etcd-<version>/  etcd
 #   ${PODLINGS_CACHE:-/var/cache/podlings}/kwok-<version>/  kwok
 #   ${PODLINGS_CACHE:-/var/cache/podlings}/coredns-<version>/  coredns (with --with-node: cluster DNS for real pods)
+#   ${PODLINGS_CACHE:-/var/cache/podlings}/metrics-server-<version>/  metrics-server (with --with-node: the
+#                                                           resource metrics API, metrics.k8s.io, for HPAs)
 # A warm run only checks that the files are there. Nothing is downloaded from
 # anywhere but the Go module proxy.
 #
@@ -22,12 +24,13 @@ k8s_dir="$cache/k8s-$K8S_VERSION"
 etcd_dir="$cache/etcd-$ETCD_VERSION"
 kwok_dir="$cache/kwok-$KWOK_VERSION"
 coredns_dir="$cache/coredns-$COREDNS_VERSION"
+metrics_server_dir="$cache/metrics-server-$METRICS_SERVER_VERSION"
 
 with_node=0
 for arg in "$@"; do
   case "$arg" in
     --with-node) with_node=1 ;;
-    --print-dirs) printf 'K8S_BIN=%s\nETCD_BIN=%s\nKWOK_BIN=%s\nCOREDNS_BIN=%s\n' "$k8s_dir" "$etcd_dir" "$kwok_dir" "$coredns_dir"; exit 0 ;;
+    --print-dirs) printf 'K8S_BIN=%s\nETCD_BIN=%s\nKWOK_BIN=%s\nCOREDNS_BIN=%s\nMETRICS_SERVER_BIN=%s\n' "$k8s_dir" "$etcd_dir" "$kwok_dir" "$coredns_dir" "$metrics_server_dir"; exit 0 ;;
     *) echo "build.sh: unknown argument $arg (expected --with-node or --print-dirs)" >&2; exit 2 ;;
   esac
 done
@@ -112,7 +115,7 @@ build_etcd() {
 }
 
 # go_install NAME PACKAGE VERSION DIR: for modules whose go.mod has no replace
-# lines (kwok, CoreDNS), plain `go install pkg@version` works.
+# lines (kwok, CoreDNS, metrics-server), plain `go install pkg@version` works.
 go_install() {
   local name="$1" pkg="$2" version="$3" dir="$4" tmp
   if have_all "$dir" "$name"; then log "$name $version: cached in $dir"; return; fi
@@ -128,8 +131,11 @@ start=$SECONDS
 build_etcd
 go_install kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION" "$kwok_dir"
 build_k8s
-(( with_node )) && go_install coredns github.com/coredns/coredns "$COREDNS_VERSION" "$coredns_dir"
+if (( with_node )); then
+  go_install coredns github.com/coredns/coredns "$COREDNS_VERSION" "$coredns_dir"
+  go_install metrics-server sigs.k8s.io/metrics-server/cmd/metrics-server "$METRICS_SERVER_VERSION" "$metrics_server_dir"
+fi
 log "done in $((SECONDS - start)) s"
 printf 'K8S_BIN=%s\nETCD_BIN=%s\nKWOK_BIN=%s\n' "$k8s_dir" "$etcd_dir" "$kwok_dir"
-(( with_node )) && printf 'COREDNS_BIN=%s\n' "$coredns_dir"
+(( with_node )) && printf 'COREDNS_BIN=%s\nMETRICS_SERVER_BIN=%s\n' "$coredns_dir" "$metrics_server_dir"
 exit 0

@@ -30,8 +30,9 @@ stop() { # stop NAME: the process up.sh recorded, if it still runs that program 
   rm -f "$f"
 }
 
-# Real pods (up.sh --real-pods): stop DNS and kube-proxy, the kubelet, then the
+# Real pods (up.sh --real-pods): stop metrics-server, DNS and kube-proxy, the kubelet, then the
 # containers it left behind (their shims outlive containerd), then containerd.
+stop metrics-server
 stop coredns
 if [[ -f "$run/kube-proxy.pid" ]]; then
   kube_proxy="$(tr '\0' '\n' <"/proc/$(cat "$run/kube-proxy.pid")/cmdline" 2>/dev/null | head -1 || true)"

@@ -15,7 +15,7 @@
 #    are imported with `docker save | ctr images import` (see harness/cluster/local.ts).
 #
 # Expects from up.sh: $state $run $logs $pki $kubeconfig $k8s_bin, and the
-# functions start, wait_for, log, die.
+# functions start, wait_for, log, die, issue.
 
 real_node_name=localhost   # the API server reaches the kubelet by this Hostname address: 127.0.0.1:10250
 containerd_dir="$state/containerd"
@@ -86,6 +86,10 @@ EOF
 
 write_kubelet_config() {
   mkdir -p "$state/kubelet"
+  # A serving certificate from the cluster CA for the name the node is reached by (localhost),
+  # so clients (metrics-server) can verify the kubelet instead of trusting a self-signed one.
+  issue kubelet-serving "/CN=$real_node_name" \
+    "subjectAltName=DNS:$real_node_name,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment"
   cat >"$state/kubelet/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -99,6 +103,8 @@ authentication:
   webhook: { enabled: false }
   x509: { clientCAFile: $pki/ca.crt }
 authorization: { mode: AlwaysAllow }
+tlsCertFile: $pki/kubelet-serving.crt
+tlsPrivateKeyFile: $pki/kubelet-serving.key
 cgroupDriver: cgroupfs
 # No QoS cgroup hierarchy: the sandbox's cgroups are nested and partly read-only.
 cgroupsPerQOS: false
@@ -146,7 +152,8 @@ EOF
 # CNI bridge plugin adopts it.
 ensure_bridge() {
   ip link show "$bridge" >/dev/null 2>&1 || ip link add "$bridge" type bridge
-  ip addr show dev "$bridge" | grep -q "inet $bridge_ip/" || ip addr add "$bridge_ip/24" dev "$bridge"
+  # grep without -q: with pipefail, an early exit of grep -q can fail the pipeline (SIGPIPE).
+  ip addr show dev "$bridge" | grep "inet $bridge_ip/" >/dev/null || ip addr add "$bridge_ip/24" dev "$bridge"
   ip link set "$bridge" up
 }
 
@@ -188,6 +195,10 @@ start_real_node() {
   log "starting containerd $(containerd --version | awk '{print $3}') for real pods"
   start containerd "$(command -v containerd)" --config "$containerd_dir/config.toml"
   wait_for "containerd on $containerd_sock" containerd ctr -a "$containerd_sock" version
+  # The CRI plugin answers "server is not initialized yet" until it has recovered the
+  # state of existing containers, a moment after the socket is up; a kubelet started
+  # before that exits at once. containerd logs this line when CRI is serving.
+  wait_for "containerd's CRI plugin" containerd grep -q 'Start streaming server' "$logs/containerd.log"
   ensure_pause_image
   log "starting kubelet $K8S_VERSION (node $real_node_name)"
   start kubelet "$k8s_bin/kubelet" \
@@ -195,6 +206,8 @@ start_real_node() {
     --kubeconfig "$kubeconfig" \
     --root-dir "$state/kubelet" \
     --hostname-override "$real_node_name"
+  # The node may still be Ready in etcd from an earlier run: first make sure this kubelet runs.
+  wait_for "kubelet /healthz" kubelet curl -sf --max-time 2 http://127.0.0.1:10248/healthz
   wait_for "node $real_node_name to be Ready (kubelet)" kubelet bash -c \
     "curl -s --max-time 2 --cacert '$pki/ca.crt' --cert '$pki/admin.crt' --key '$pki/admin.key' '$server/api/v1/nodes/$real_node_name' | tr -d ' \n' | grep -q '\"type\":\"Ready\",\"status\":\"True\"'"
   write_kube_proxy_config

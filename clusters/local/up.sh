@@ -2,7 +2,9 @@
 # Starts the local control plane: etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, and a node:
 #   default       kwok plays the kubelet: pods become Running/Ready without containers;
-#   --real-pods   a real kubelet with containerd, runc and the CNI bridge (real-node.sh).
+#   --real-pods   a real kubelet with containerd, runc and the CNI bridge (real-node.sh),
+#                 and metrics-server for the resource metrics API (HPAs, kubectl top;
+#                 clusters/metrics-server/local/metrics-server.sh).
 # Everything listens on 127.0.0.1 only.
 #
 # Idempotent: when the control plane is already up, healthy and in the asked-for
@@ -84,7 +86,7 @@ alive() {
 }
 
 control_plane=(etcd kube-apiserver kube-controller-manager kube-scheduler)
-if [[ "$mode" == real ]]; then node_components=(containerd kubelet kube-proxy coredns); else node_components=(kwok); fi
+if [[ "$mode" == real ]]; then node_components=(containerd kubelet kube-proxy coredns metrics-server); else node_components=(kwok); fi
 
 healthy() {
   [[ "$(cat "$state/mode" 2>/dev/null)" == "$mode" ]] || return 1
@@ -125,8 +127,34 @@ EOF
   openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
   openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
   rm -f "$pki"/*.csr
+  # A new CA: the certificates issue() made from the old one must be made again.
+  rm -f "$pki"/{front-proxy-ca,front-proxy-client,kubelet-serving,metrics-server,metrics-server-client}.crt
 }
 [[ -f "$pki/sa.pub" && -f "$pki/admin.crt" ]] || { log "generating certificates in $pki"; make_certs; }
+
+# issue NAME SUBJECT EXTENSIONS [CA]: $pki/NAME.{key,crt} signed by $pki/CA.{crt,key} (default: the
+# cluster CA), unless they are already there. Certificates added after make_certs (so an existing
+# $pki gains them without losing the others) are made with this.
+issue() {
+  local name="$1" subject="$2" extensions="$3" ca="${4:-ca}"
+  [[ -f "$pki/$name.crt" && -f "$pki/$name.key" ]] && return 0
+  printf '%b\n' "$extensions" >"$pki/$name.ext"
+  openssl req -newkey rsa:2048 -nodes -keyout "$pki/$name.key" -out "$pki/$name.csr" -subj "$subject" 2>/dev/null
+  openssl x509 -req -in "$pki/$name.csr" -CA "$pki/$ca.crt" -CAkey "$pki/$ca.key" -CAcreateserial \
+    -out "$pki/$name.crt" -days 3650 -extfile "$pki/$name.ext" 2>/dev/null
+  rm -f "$pki/$name.csr"
+}
+client_ext='extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment'
+
+# The aggregation layer (metrics.k8s.io is served by metrics-server behind the API server):
+# the API server proxies requests to it with a front-proxy client certificate from a CA of
+# its own, and passes who is asking in X-Remote-User/-Group/-Extra-* headers.
+if [[ ! -f "$pki/front-proxy-ca.crt" ]]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/front-proxy-ca.key" -out "$pki/front-proxy-ca.crt" \
+    -days 3650 -subj "/CN=podlings-front-proxy-ca" 2>/dev/null
+  rm -f "$pki/front-proxy-client.crt"
+fi
+issue front-proxy-client "/CN=front-proxy-client" "$client_ext" front-proxy-ca
 
 cat >"$kubeconfig" <<EOF
 apiVersion: v1
@@ -201,7 +229,11 @@ start kube-apiserver "$k8s_bin/kube-apiserver" \
   --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
   --service-cluster-ip-range 10.96.0.0/16 \
   --authorization-mode Node,RBAC \
-  --allow-privileged=true
+  --allow-privileged=true \
+  --requestheader-client-ca-file "$pki/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+  --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+  --requestheader-extra-headers-prefix X-Remote-Extra- \
+  --proxy-client-cert-file "$pki/front-proxy-client.crt" --proxy-client-key-file "$pki/front-proxy-client.key"
 wait_for "kube-apiserver /readyz" kube-apiserver bash -c "[[ \"\$(curl -s --max-time 2 --cacert '$pki/ca.crt' --cert '$pki/admin.crt' --key '$pki/admin.key' '$server/readyz')\" == ok ]]"
 
 log "starting kube-controller-manager, kube-scheduler"
@@ -250,10 +282,15 @@ remove_node() { api DELETE "/api/v1/nodes/$1" >/dev/null 2>&1 || true; }
 
 if [[ "$mode" == real ]]; then
   source "$here/real-node.sh"
+  source "$here/../metrics-server/local/metrics-server.sh"
   remove_node "$node_name"
   start_real_node
+  start_metrics_server
 else
   remove_node localhost
+  # No metrics-server without real pods: an APIService left registered with nothing behind
+  # it would make discovery (kubectl, the namespace controller) report it as unavailable.
+  api DELETE /apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io >/dev/null 2>&1 || true
   start_kwok_node
 fi
 

@@ -90,8 +90,8 @@ afterAll(async () => {
 });
 
 describe("local control plane with real pods", () => {
-  it("offers cluster+pods", () => {
-    expect(session.capabilities).toEqual(["cluster", "cluster+pods"]);
+  it("offers cluster+pods and, with metrics-server on the host, cluster+metrics", () => {
+    expect(session.capabilities).toEqual(["cluster", "cluster+pods", "cluster+metrics"]);
   });
 
   it("imports the built image into containerd and rolls it out", async () => {
