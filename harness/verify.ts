@@ -69,7 +69,7 @@ export function renderVerifyTable(outcomes: VerifyOutcome[]): string {
     const failedIds = o.starter.result.results.filter((r) => r.status === "failed").map((r) => r.id);
     const s = o.solution.result.results;
     const passedN = s.filter((r) => r.status === "passed").length;
-    const notRun = s.filter((r) => r.status === "not-run").map((r) => `${r.id} (${r.missing ?? "slow"})`);
+    const notRun = s.filter((r) => r.status === "not-run").map((r) => `${r.id} (${r.missing ?? (r.reason?.startsWith("slow") ? "slow" : "needs an earlier check")})`);
     rows.push([
       o.exercise,
       `fails ${failedIds.join(", ") || "nothing"}`,

@@ -210,6 +210,10 @@ start_real_node() {
   wait_for "kubelet /healthz" kubelet curl -sf --max-time 2 http://127.0.0.1:10248/healthz
   wait_for "node $real_node_name to be Ready (kubelet)" kubelet bash -c \
     "curl -s --max-time 2 --cacert '$pki/ca.crt' --cert '$pki/admin.crt' --key '$pki/admin.key' '$server/api/v1/nodes/$real_node_name' | tr -d ' \n' | grep -q '\"type\":\"Ready\",\"status\":\"True\"'"
+  # Docker sets the FORWARD policy to DROP; let traffic between pods on our own
+  # bridge (pod to pod, pod to ClusterIP after DNAT) through. Nothing else.
+  iptables -C FORWARD -i "$bridge" -o "$bridge" -j ACCEPT 2>/dev/null ||
+    iptables -I FORWARD -i "$bridge" -o "$bridge" -j ACCEPT
   write_kube_proxy_config
   log "starting kube-proxy $K8S_VERSION (iptables)"
   start kube-proxy "$k8s_bin/kube-proxy" --config "$state/kube-proxy/config.yaml"

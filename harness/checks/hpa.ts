@@ -629,7 +629,7 @@ export function hpaReportsMetric(opts: { deployment: string; id?: string; needs?
     title: "the HPA reports a current cpu utilization",
     timeoutMs,
     needs: opts.needs ?? ["hpa-targets-deployment", "rollout-complete"],
-    requires: ["cluster+pods"],
+    requires: ["cluster+pods", "cluster+metrics"],
     async run(ctx) {
       const { kube, session } = await kubeOf(ctx);
       const expected = "ScalingActive=True and a current cpu value in `kubectl get hpa` (needs metrics-server)";
@@ -703,7 +703,7 @@ export function scalesOutUnderLoad(opts: LoadOptions): Check {
     timeoutMs,
     slow: true,
     needs: opts.needs ?? ["hpa-reports-metric"],
-    requires: ["cluster+pods"],
+    requires: ["cluster+pods", "cluster+metrics"],
     async run(ctx) {
       const { kube, session } = await kubeOf(ctx);
       const expected = `at most ${maxRequests} requests to GET ${opts.path} make the HPA want more than its minReplicas`;
