@@ -4,13 +4,12 @@
 // answers with the pods' CPU usage read from the kubelet, and the real HPA controller
 // reports ScalingActive=True with a current cpu utilization. Never skipped: a missing
 // metrics API fails with what was seen.
-import { execFileSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkContext } from "./check-context.ts";
-import { openClusterSession, type ClosableClusterSession } from "../../harness/cluster/session.ts";
+import { checkContext, realPodsSetup } from "./check-context.ts";
+import type { ClosableClusterSession } from "../../harness/cluster/session.ts";
 import { kubeFor, kubeRequest, type Kube } from "../../harness/k8s/client.ts";
 import { eventually } from "../../harness/eventually.ts";
 import { manifestsApply, rolloutCompletes } from "../../harness/checks/k8s.ts";
@@ -60,20 +59,8 @@ const state = new Map<string, unknown>();
 const context = () => checkContext({ dir, runId, session: () => session, state });
 
 beforeAll(async () => {
-  process.env.PODLINGS_LOCAL_PODS = "real";
-  // A static Go server FROM scratch (the pods smoke test's fixture): no registry is needed.
-  const fixture = path.join(import.meta.dirname, "fixtures", "hello");
-  const go = process.env.GO ?? "go";
-  const build = await mkdtemp(path.join(tmpdir(), "podlings-hello-"));
-  execFileSync(go, ["build", "-trimpath", "-o", path.join(build, "hello"), "."], { cwd: fixture, env: { ...process.env, CGO_ENABLED: "0", PATH: `${process.env.PATH}:/usr/local/go/bin` } });
-  execFileSync("cp", [path.join(fixture, "Dockerfile"), build]);
-  execFileSync("docker", ["build", "-q", "-t", IMAGE, build], { stdio: ["ignore", "ignore", "pipe"] });
+  session = await realPodsSetup(IMAGE, runId);
   state.set("image:app", IMAGE);
-  try {
-    session = await openClusterSession({ provider: "local" }, runId, { progress: (m) => console.log(m) });
-  } catch (error) {
-    throw new Error(`the local control plane with real pods could not be had: ${(error as Error).message}`, { cause: error });
-  }
   kube = kubeFor(session.kubeconfigPath);
   dir = await mkdtemp(path.join(tmpdir(), "podlings-metrics-"));
   await writeFile(path.join(dir, "app.yaml"), MANIFESTS);

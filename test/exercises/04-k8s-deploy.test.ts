@@ -2,18 +2,13 @@
 // controllers; pods are real when the machine can run them, kwok otherwise):
 // verify both ways, then fixes we did not ship, judged by behaviour.
 import { describe, expect, it } from "vitest";
-import { LocalProvider } from "../../harness/cluster/local.ts";
 import { listeningPortsOf, resolveEnv, serviceTargets } from "../../harness/checks/hpa.ts";
 import { loadExercise } from "../../harness/exercises.ts";
 import { renderVerifyTable, verifyExercise } from "../../harness/verify.ts";
-import type { CheckStatus } from "../../harness/types.ts";
 import { account, runSubmission, statuses } from "../support/submissions.ts";
+import { LOCAL, PODS, withPods } from "../support/cluster.ts";
 
 const ID = "04-k8s-deploy";
-const LOCAL = { provider: "local" };
-/** Does the local cluster run containers? Checks needing real pods are "not-run" where it doesn't. */
-const PODS = new LocalProvider().capabilities.includes("cluster+pods");
-const withPods = (status: CheckStatus): CheckStatus => (PODS ? status : "not-run");
 
 const ALL_PASS = {
   "image-builds": "passed",

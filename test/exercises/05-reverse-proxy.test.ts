@@ -2,17 +2,13 @@
 // the local control plane: verify both ways, then configurations we did not
 // ship, judged by what the proxy does with a request.
 import { describe, expect, it } from "vitest";
-import { LocalProvider } from "../../harness/cluster/local.ts";
 import { explainMismatch, exposingServices, judgeNginxTest } from "../../harness/checks/proxy.ts";
 import { loadExercise } from "../../harness/exercises.ts";
 import { renderVerifyTable, verifyExercise } from "../../harness/verify.ts";
-import type { CheckStatus } from "../../harness/types.ts";
 import { account, runSubmission, statuses } from "../support/submissions.ts";
+import { LOCAL, PODS, withPods } from "../support/cluster.ts";
 
 const ID = "05-reverse-proxy";
-const LOCAL = { provider: "local" };
-const PODS = new LocalProvider().capabilities.includes("cluster+pods");
-const withPods = (status: CheckStatus): CheckStatus => (PODS ? status : "not-run");
 
 const ALL_PASS = {
   "image-builds-backend": "passed",
