@@ -558,11 +558,17 @@ CMD ["node"]
 EOF
 }
 
-write_nginx_context() {
+# A fresh build context with the Alpine shims and the downloaded .deb files.
+new_context_with_debs() {
   local ctx=$1 debs=$2
   rm -rf "$ctx" && mkdir -p "$ctx/debs"
   write_shims "$ctx/shims"
   cp -l "$debs"/*.deb "$ctx/debs/" 2>/dev/null || cp "$debs"/*.deb "$ctx/debs/"
+}
+
+write_nginx_context() {
+  local ctx=$1 debs=$2
+  new_context_with_debs "$ctx" "$debs"
   cat >"$ctx/nginx.conf" <<'EOF'
 # podlings offline stand-in: the layout of the official nginx image, on Debian's nginx.
 user  nginx;
@@ -677,9 +683,7 @@ EOF
 
 write_registry_context() {
   local ctx=$1 debs=$2
-  rm -rf "$ctx" && mkdir -p "$ctx/debs"
-  write_shims "$ctx/shims"
-  cp -l "$debs"/*.deb "$ctx/debs/" 2>/dev/null || cp "$debs"/*.deb "$ctx/debs/"
+  new_context_with_debs "$ctx" "$debs"
   cat >"$ctx/config.yml" <<'EOF'
 # podlings offline stand-in for registry:2 (Debian's docker-registry, the same distribution code)
 version: 0.1

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadExercise, solutionDir, stage } from "../../harness/exercises.ts";
 import { runExercise } from "../../harness/run.ts";
+import { renderVerifyTable, verifyExercise, type VerifyOutcome } from "../../harness/verify.ts";
+import { expect } from "vitest";
 import type { CheckStatus, ExerciseResult, RunOptions } from "../../harness/types.ts";
 
 export interface Submission {
@@ -53,4 +55,13 @@ export function account(res: ExerciseResult, id: string): string {
 export function tempDir(prefix: string): { dir: string; dispose(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** `verify` one exercise as CI does: print its table row, and expect no problem on either side. */
+export async function verifyBothWays(id: string, options?: RunOptions): Promise<VerifyOutcome> {
+  const o = await verifyExercise(await loadExercise(id), { options });
+  console.log(renderVerifyTable([o]));
+  expect(o.starter.problems).toEqual([]);
+  expect(o.solution.problems).toEqual([]);
+  return o;
 }
